@@ -1,0 +1,1 @@
+"""Application services: the use cases (ingest, replay, case handling) over rules, feed and storage. Qt-free."""

@@ -1,0 +1,129 @@
+"""The first run on a real window: create the administrator, sign in, see the stations in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
+from pytestqt.qtbot import QtBot
+
+from controlroom.app import AccountService
+from controlroom.storage.database import Database
+from controlroom.storage.reference import stations_json
+from controlroom.views.account_dialogs import BootstrapDialog, LoginDialog
+from controlroom.views.i18n import Translations
+from controlroom.views.main_window import MainWindow
+from controlroom.views.tasks import TaskRunner
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: object) -> Iterator[Database]:
+    from controlroom.storage.database import open_database
+
+    db = open_database(f"sqlite:///{tmp_path}/gui.db")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def tasks(qapp: QApplication) -> Iterator[TaskRunner]:
+    runner = TaskRunner()
+    yield runner
+    runner.shutdown()
+
+
+@pytest.fixture
+def chinese(qapp: QApplication) -> Iterator[Translations]:
+    translations = Translations(qapp)
+    assert translations.switch("zh_TW"), (
+        "resources/i18n/controlroom_zh_TW.qm missing: run packaging/build_assets.py"
+    )
+    yield translations
+    translations.switch("en")
+
+
+def _ok(dialog: BootstrapDialog | LoginDialog) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def test_bootstrap_refuses_mismatch_and_weak_password_then_creates_the_administrator(
+    qtbot: QtBot, sqlite_db: Database, tasks: TaskRunner, chinese: Translations
+) -> None:
+    accounts = AccountService(sqlite_db)
+    assert accounts.needs_bootstrap()
+    dialog = BootstrapDialog(tasks, accounts.create_administrator)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "建立系統管理員"
+
+    qtbot.keyClicks(dialog.username, "admin")
+    qtbot.keyClicks(dialog.password, "weakpass")
+    qtbot.keyClicks(dialog.repeat, "different")
+    _ok(dialog)
+    assert dialog.message.text() == "兩次輸入的密碼不一致。"
+
+    dialog.repeat.setText("weakpass")
+    _ok(dialog)
+    qtbot.waitUntil(lambda: dialog.message.text() == "密碼至少需 10 個字元。")
+    assert accounts.needs_bootstrap()
+
+    dialog.password.setText("jmc-duty-2026")
+    dialog.repeat.setText("jmc-duty-2026")
+    with qtbot.waitSignal(dialog.accepted):
+        _ok(dialog)
+    assert dialog.session == {"username": "admin", "display_name": "admin", "role": "administrator"}
+    assert not accounts.needs_bootstrap()
+
+
+def test_login_refuses_a_wrong_password(
+    qtbot: QtBot, sqlite_db: Database, tasks: TaskRunner, chinese: Translations
+) -> None:
+    accounts = AccountService(sqlite_db)
+    accounts.create_administrator("admin", "管理員", "jmc-duty-2026")
+    dialog = LoginDialog(tasks, accounts.login)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.username, "admin")
+    qtbot.keyClicks(dialog.password, "not-the-password1")
+    _ok(dialog)
+    qtbot.waitUntil(lambda: dialog.message.text() == "帳號或密碼錯誤。")
+    assert dialog.session is None
+
+    dialog.password.setText("jmc-duty-2026")
+    with qtbot.waitSignal(dialog.accepted):
+        _ok(dialog)
+    assert dialog.session is not None and dialog.session["display_name"] == "管理員"
+
+
+def test_main_window_lists_stations_with_chinese_names_and_taipei_clock(
+    qtbot: QtBot, sqlite_db: Database, tasks: TaskRunner, chinese: Translations
+) -> None:
+    def load() -> list[dict[str, object]]:
+        with sqlite_db.transaction() as session:
+            return stations_json(session)
+
+    user = {"username": "chief", "display_name": "王股長", "role": "section_chief"}
+    window = MainWindow(tasks, load, user, "sqlite:///gui.db")
+    qtbot.addWidget(window)
+    window.show()
+    model = window.stations.model()
+    qtbot.waitUntil(lambda: model.rowCount() >= 16)
+    houses = {model.index(r, 3).data() for r in range(model.rowCount())}
+    assert houses == {"基隆關", "臺北關", "臺中關", "高雄關"}
+    assert window.windowTitle() == "聯合管理中心 — 貨櫃全程監控"
+    assert window.user_label.text() == "使用者：王股長（股長）"
+    assert window.clock.text().startswith("臺北時間 ")
+    assert model.headerData(1, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal) == "站點名稱"
+    labels = [w.text() for w in window.statusBar().findChildren(QLabel)]
+    assert any("資料庫" in text for text in labels)
+
+
+def test_english_is_available(
+    qtbot: QtBot, sqlite_db: Database, tasks: TaskRunner, chinese: Translations
+) -> None:
+    chinese.switch("en")
+    assert QCoreApplication.translate("Roles", "Section chief") == "Section chief"
+    chinese.switch("zh_TW")
+    assert QCoreApplication.translate("Roles", "Section chief") == "股長"
