@@ -46,6 +46,13 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return run_gui(settings.model_copy(update={"db_url": args.db or settings.db_url}), demo=True)
 
 
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from controlroom.app import run_gui
+
+    update = {"db_url": args.db or settings.db_url, "broker_url": args.broker or settings.broker_url}
+    return run_gui(settings.model_copy(update=update), demo=False)
+
+
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     from controlroom.storage import migrate
     from controlroom.storage.engine import make_engine
@@ -194,6 +201,116 @@ def cmd_deadletters(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _broker_config(args: argparse.Namespace, settings: Settings, default_client_id: str | None = None) -> Any:
+    import os
+
+    from controlroom.feed.mqtt import BrokerConfig
+
+    url = args.broker or settings.broker_url
+    if not url:
+        raise SystemExit("give the broker with --broker mqtt[s]://host[:port] (or CONTROLROOM_BROKER_URL)")
+    try:
+        return BrokerConfig.from_url(
+            url,
+            client_id=args.client_id or default_client_id,
+            username=args.username,
+            password=os.environ.get("CONTROLROOM_BROKER_PASSWORD"),
+            ca_file=args.ca_file,
+            cert_file=args.cert_file,
+            key_file=args.key_file,
+            topic_root=args.topic_root or settings.topic_root,
+        )
+    except ValueError as error:
+        raise SystemExit(f"bad broker URL: {error}") from None
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+    import threading
+
+    from controlroom.services.live import LiveIngest
+
+    config = _broker_config(args, settings)
+    database = _db(args, settings)
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    live = LiveIngest(database, config)
+    try:
+        live.start()
+        print(f"ingesting {config.subscription} from {config.url} as {config.client_id}", file=sys.stderr)
+        while not stop.wait(args.status_every):
+            health = live.health_snapshot()
+            state = f"DEGRADED ({health.reason})" if health.degraded else "ok"
+            print(
+                f"feed {state}: {health.messages_per_s:.1f} msg/s, {health.messages_total} received, "
+                f"{health.dead_letters} dead letters, {health.reconnects} reconnects",
+                file=sys.stderr,
+            )
+    finally:
+        live.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        database.dispose()
+    stats = live.stats()
+    print(
+        json.dumps(
+            {
+                "processed": stats.processed,
+                "accepted": stats.accepted,
+                "rejected": stats.rejected,
+                "duplicates": stats.duplicates,
+                "alerts": stats.alerts,
+                "failures": stats.failures,
+            }
+        )
+    )
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime
+    from pathlib import Path
+
+    from controlroom.simulator.scenario import TAIPEI, SimulationConfig, generate, scenario_setup, write_jsonl
+    from controlroom.simulator.world import load_world
+
+    world = load_world()
+    start = datetime.fromisoformat(args.start) if args.start else datetime.now(TAIPEI).replace(microsecond=0)
+    try:
+        config = SimulationConfig(
+            trucks=args.trucks,
+            seed=args.seed,
+            fault_rate=args.fault_rate,
+            start=start,
+            duration_s=args.duration,
+            topic_root=args.topic_root or settings.topic_root,
+        )
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
+    messages = generate(config, world)
+    if args.jsonl:
+        sidecar = {
+            "description": f"simulator: {args.trucks} trucks, seed {args.seed}, fault rate {args.fault_rate}",
+            "setup": scenario_setup(world),
+        }
+        count = write_jsonl(messages, Path(args.jsonl), sidecar=sidecar)
+        print(json.dumps({"written": count, "file": args.jsonl}))
+        return 0
+    from controlroom.simulator.publisher import run_publish
+
+    broker = _broker_config(args, settings, default_client_id=f"controlroom-sim-{args.seed}")
+    if args.speedup <= 0:
+        raise SystemExit("--speedup must be positive")
+    print(f"publishing {len(messages)} messages to {broker.url} at {args.speedup}x", file=sys.stderr)
+    try:
+        count = run_publish(messages, broker, speedup=args.speedup)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    print(json.dumps({"published": count}))
+    return 0
+
+
 def _emit(rows: list[dict[str, Any]], as_json: bool, columns: Sequence[str]) -> None:
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -215,6 +332,15 @@ def build_parser() -> argparse.ArgumentParser:
         return command
 
     add("demo", cmd_demo, "start the desktop application on the embedded defaults")
+    run = add(
+        "run",
+        cmd_run,
+        "start the desktop application: own ingest with --broker, else a client of a "
+        "central ingest that shares the database",
+    )
+    run.add_argument(
+        "--broker", help="mqtt[s]://host:port of the feed broker (password: CONTROLROOM_BROKER_PASSWORD)"
+    )
 
     db = add("db", cmd_db, "show, upgrade or downgrade the database schema")
     db.add_argument("action", choices=("current", "upgrade", "downgrade"))
@@ -259,6 +385,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     deadletters = add("deadletters", cmd_deadletters, "list the rejected feed messages (dead letters)")
     deadletters.add_argument("--json", action="store_true")
+
+    def broker_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--broker", help="mqtt://host[:port] or mqtts://… (default: CONTROLROOM_BROKER_URL)"
+        )
+        command.add_argument(
+            "--client-id", help="MQTT client id (keep it stable: the session survives restarts)"
+        )
+        command.add_argument("--topic-root", help="feed topic root (default iot/v1)")
+        command.add_argument("--username", help="broker user (password from CONTROLROOM_BROKER_PASSWORD)")
+        command.add_argument("--ca-file", help="CA certificates for mqtts")
+        command.add_argument("--cert-file", help="client certificate for mqtts")
+        command.add_argument("--key-file", help="client key for mqtts")
+
+    ingest = add("ingest", cmd_ingest, "headless live ingest from the MQTT feed until SIGINT/SIGTERM")
+    broker_options(ingest)
+    ingest.add_argument("--status-every", type=float, default=60.0, help="seconds between status lines")
+
+    simulate = add("simulate", cmd_simulate, "publish a seeded simulated feed (trucks, seals, gates, faults)")
+    broker_options(simulate)
+    simulate.add_argument("--trucks", type=int, default=10)
+    simulate.add_argument("--speedup", type=float, default=1.0, help="simulated seconds per real second")
+    simulate.add_argument("--seed", type=int, default=1)
+    simulate.add_argument("--fault-rate", type=float, default=0.1, help="share of trips with a fault (0..1)")
+    simulate.add_argument(
+        "--duration", type=float, help="simulated seconds (default: until every trip is over)"
+    )
+    simulate.add_argument("--start", help="RFC 3339 start of the simulated time (default: now, +08:00)")
+    simulate.add_argument("--jsonl", help="write a replay file (and its sidecar) instead of publishing")
     return parser
 
 

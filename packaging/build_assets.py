@@ -1,6 +1,7 @@
 """Build the generated assets the application loads at run time (never committed).
 
-- resources/i18n/*.qm from the committed .ts translation sources (pyside6-lrelease).
+- resources/i18n/*.qm from the committed .ts translation sources (pyside6-lrelease);
+- resources/web/leaflet and resources/basemap (Leaflet and the offline Taiwan land layer, from npm).
 Each step is skipped when its output is newer than its inputs, so set-up stays fast.
 """
 
@@ -11,6 +12,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_map_assets import build_map_assets
 
 ROOT = Path(__file__).resolve().parent.parent
 logger = logging.getLogger("build_assets")
@@ -40,6 +44,7 @@ def build_translations() -> None:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="build_assets: %(message)s")
     build_translations()
+    build_map_assets(ROOT)
 
 
 if __name__ == "__main__":

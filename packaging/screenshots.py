@@ -1,7 +1,8 @@
 """Take the documentation screenshots offscreen: `.venv/bin/python packaging/screenshots.py [OUT_DIR]`.
 
-Builds the real main window on a fresh demo database (SQLite in a temp dir) signed in as a sample
-user, waits for its data, and saves PNGs to docs/screenshots/ by default.
+Runs the real application shell in demo mode (a temporary SQLite database, a private broker, the
+simulated fleet) signed in as a sample duty officer, waits for live data, and saves PNGs of the main
+window, the wall screen and the English variant to docs/screenshots/ by default.
 """
 
 from __future__ import annotations
@@ -21,41 +22,53 @@ def main() -> None:
         else Path(__file__).resolve().parent.parent / "docs" / "screenshots"
     )
     out.mkdir(parents=True, exist_ok=True)
-    from controlroom.app import prepare_qt_environment
+    from controlroom.app import Shell, prepare_qt_environment
 
     prepare_qt_environment()
+    import PySide6.QtWebEngineWidgets  # noqa: F401
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from controlroom.settings import Settings
     from controlroom.storage.database import open_database
-    from controlroom.storage.reference import stations_json
     from controlroom.views.i18n import Translations
-    from controlroom.views.main_window import MainWindow
-    from controlroom.views.tasks import TaskRunner
     from controlroom.views.theme import apply_theme
 
-    app = QApplication(sys.argv)
-    apply_theme(app)
-    Translations(app).switch("zh_TW")
-    with tempfile.TemporaryDirectory() as tmp:
-        database = open_database(f"sqlite:///{tmp}/demo.db")
-        tasks = TaskRunner()
-
-        def load() -> list[dict[str, object]]:
-            with database.transaction() as session:
-                return stations_json(session)
-
-        user = {"username": "duty1", "display_name": "陳值勤", "role": "duty_officer"}
-        window = MainWindow(tasks, load, user, "sqlite (demo)")
-        window.resize(1400, 800)
-        window.show()
+    def wait(ms: int) -> None:
         loop = QEventLoop()
-        QTimer.singleShot(1500, loop.quit)
+        QTimer.singleShot(ms, loop.quit)
         loop.exec()
-        window.grab().save(str(out / "main_window.png"))
-        tasks.shutdown()
+
+    app = QApplication(sys.argv)
+    app.setOrganizationName("controlroom-screenshots")
+    from PySide6.QtCore import QSettings
+
+    QSettings().clear()  # the default layout, not whatever the last run left
+    apply_theme(app)
+    translations = Translations(app)
+    translations.switch("zh_TW")
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(db_url=f"sqlite:///{tmp}/demo.db")
+        database = open_database(settings.db_url)
+        user = {"username": "duty1", "display_name": "陳值勤", "role": "duty_officer"}
+        shell = Shell(app, settings, database, translations, user, demo=True)
+        shell.start()
+        shell.window.resize(1920, 1080)
+        wait(45000)  # history replay, map page, first live alerts
+        shell.window.grab().save(str(out / "main_window.png"))
+        shell.show_wall()
+        shell.wall.showNormal()  # the offscreen platform has no second screen to fill
+        shell.wall.resize(1920, 1080)
+        wait(8000)
+        shell.wall.grab().save(str(out / "wall.png"))
+        shell.wall.close()
+        shell.switch_language("en")
+        shell.window.resize(1920, 1080)
+        wait(8000)
+        shell.window.grab().save(str(out / "main_window_en.png"))
+        shell.stop()
         database.dispose()
-    print(f"saved {out / 'main_window.png'}")  # noqa: T201
+    print(f"saved screenshots in {out}")  # noqa: T201
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ class Alert(Base):
     unit_id: Mapped[str | None] = mapped_column(String(32))
     origin: Mapped[str | None] = mapped_column(String(16))
     destination: Mapped[str | None] = mapped_column(String(16))
-    raised_at: Mapped[datetime]
+    raised_at: Mapped[datetime] = mapped_column(index=True)  # history pages newest first
     last_occurrence_at: Mapped[datetime]
     occurrences: Mapped[int] = mapped_column(default=1)
     # The facts the playbook needs: track excerpt, unsealed normally, images present, handling side…

@@ -1,1 +1,4 @@
-"""Application services: the use cases (ingest, replay, case handling) over rules, feed and storage. Qt-free."""
+"""Application services: the use cases (ingest, replay, case handling) over rules, feed and storage.
+
+Qt-free; the views call them on worker threads.
+"""

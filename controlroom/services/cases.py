@@ -12,7 +12,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -21,9 +21,20 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from controlroom.domain.catalogue import alert_kind
+from controlroom.domain.identifiers import mask_driver_id
 from controlroom.domain.roles import Role, SignOffLevel, can_sign
 from controlroom.domain.signoff import Evidence, missing_for_signoff, required_level
-from controlroom.models import Alert, Attachment, Case, HandlingAction, SignOff
+from controlroom.models import (
+    Alert,
+    Attachment,
+    Case,
+    CNNote,
+    ContactWindow,
+    Driver,
+    HandlingAction,
+    SignOff,
+    Station,
+)
 from controlroom.models.enums import AlertStatus, CaseStatus, SignOffDecision
 from controlroom.rules.clock import Clock
 from controlroom.storage import audit, users
@@ -60,6 +71,37 @@ class CaseRuleError(ValueError):
 class Actor:
     username: str
     role: Role
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything the case screen shows, read in one transaction; plain data, safe to pass to the GUI.
+
+    ``alert`` holds the alert's identifying fields and its ``facts``; the driver ID is already
+    masked. ``step_due_at`` is when the current step falls due (S7's escalation), if it has a
+    deadline, and ``step_due`` whether that moment has passed.
+    """
+
+    case_id: int
+    version: int
+    status: CaseStatus
+    alert: dict[str, Any]
+    driver_masked: str | None
+    current_step: str | None
+    step_due_at: datetime | None
+    step_due: bool
+    evidence: Evidence
+    level: SignOffLevel
+    required_level: SignOffLevel | None
+    missing_for_signoff: tuple[str, ...]
+    assignee: str | None
+    opened_at: datetime
+    closed_at: datetime | None
+    signoffs: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    records: dict[str, str] = field(default_factory=dict)
 
 
 class CaseService:
@@ -457,24 +499,25 @@ class CaseService:
     # -- reading --------------------------------------------------------------------------------
 
     def timeline(self, case_id: int) -> list[dict[str, Any]]:
-        def work(session: Session) -> list[dict[str, Any]]:
-            actions = session.scalars(
-                select(HandlingAction).where(HandlingAction.case_id == case_id).order_by(HandlingAction.id)
-            )
-            return [
-                {
-                    "at": a.at,
-                    "actor": a.actor,
-                    "kind": a.kind,
-                    "step": a.step_key,
-                    "outcome": a.outcome_key,
-                    "note": a.note,
-                    "data": a.data,
-                }
-                for a in actions
-            ]
+        return self._do(lambda session: self.timeline_in(session, case_id))
 
-        return self._do(work)
+    @staticmethod
+    def timeline_in(session: Session, case_id: int) -> list[dict[str, Any]]:
+        actions = session.scalars(
+            select(HandlingAction).where(HandlingAction.case_id == case_id).order_by(HandlingAction.id)
+        )
+        return [
+            {
+                "at": a.at,
+                "actor": a.actor,
+                "kind": a.kind,
+                "step": a.step_key,
+                "outcome": a.outcome_key,
+                "note": a.note,
+                "data": a.data,
+            }
+            for a in actions
+        ]
 
     def due_steps(self) -> list[tuple[int, str, datetime]]:
         """Open cases whose current step has come due (S7's 12-hour escalation): (case, step, due at)."""
@@ -489,10 +532,178 @@ class CaseService:
                 )
             )
             for case_id, step_key, code, raised_at in rows:
+                if step_key is None:  # excluded by the query; narrows the type
+                    continue
                 after = alert_kind(code).playbook.step(step_key).due_after
                 if after is not None and now >= raised_at + after:
                     due.append((case_id, step_key, raised_at + after))
             return due
+
+        return self._do(work)
+
+    def case_for_alert(self, alert_id: int) -> int | None:
+        """The case of an alert, if one was opened."""
+        return self._do(lambda session: session.scalar(select(Case.id).where(Case.alert_id == alert_id)))
+
+    def case_view(self, case_id: int) -> CaseView:
+        """The whole case as the screen shows it, read in one transaction."""
+
+        def work(session: Session) -> CaseView:
+            case = self._case(session, case_id, None)
+            alert = self._alert_of(session, case)
+            kind = alert_kind(alert.code)
+            houses = {
+                code: house for code, house in session.execute(select(Station.code, Station.customs_house))
+            }
+            origin_house = houses.get(alert.origin or "")
+            destination_house = houses.get(alert.destination or "")
+            evidence = Evidence(case.system_images, case.cctv_captured, case.cargo_traced)
+            due_at = None
+            if case.current_step is not None:
+                after = kind.playbook.step(case.current_step).due_after
+                due_at = alert.raised_at + after if after is not None else None
+            timeline = self.timeline_in(session, case.id)
+            records: dict[str, str] = {}
+            for entry in timeline:
+                if entry["kind"] == "outcome":
+                    records.update(entry["data"].get("records", {}))
+            return CaseView(
+                case_id=case.id,
+                version=case.version,
+                status=case.status,
+                alert={
+                    "id": alert.id,
+                    "version": alert.version,
+                    "code": alert.code,
+                    "name_zh": kind.name_zh,
+                    "name_en": kind.name_en,
+                    "severity": alert.severity,
+                    "family": alert.family,
+                    "side": alert.side,
+                    "status": alert.status,
+                    "cn_no": alert.cn_no,
+                    "container_no": alert.container_no,
+                    "plate": alert.plate,
+                    "seal_no": alert.seal_no,
+                    "origin": alert.origin,
+                    "destination": alert.destination,
+                    "origin_house": origin_house.value if origin_house else None,
+                    "destination_house": destination_house.value if destination_house else None,
+                    "raised_at": alert.raised_at,
+                    "occurrences": alert.occurrences,
+                    "facts": dict(alert.facts),
+                },
+                driver_masked=self._driver_masked(session, alert),
+                current_step=case.current_step,
+                step_due_at=due_at,
+                step_due=due_at is not None and self._clock.now() >= due_at,
+                evidence=evidence,
+                level=required_level(evidence),
+                required_level=SignOffLevel(case.required_level) if case.required_level else None,
+                missing_for_signoff=missing_for_signoff(evidence),
+                assignee=case.assignee,
+                opened_at=case.opened_at,
+                closed_at=case.closed_at,
+                signoffs=[
+                    {
+                        "at": s.at,
+                        "level": SignOffLevel(s.level),
+                        "signer": s.signer,
+                        "signer_role": s.signer_role,
+                        "decision": s.decision,
+                        "reason": s.reason,
+                    }
+                    for s in session.scalars(
+                        select(SignOff).where(SignOff.case_id == case.id).order_by(SignOff.id)
+                    )
+                ],
+                attachments=[
+                    {
+                        "id": a_id,
+                        "filename": filename,
+                        "media_type": media_type,
+                        "sha256": sha256,
+                        "added_by": added_by,
+                        "added_at": added_at,
+                    }
+                    for a_id, filename, media_type, sha256, added_by, added_at in session.execute(
+                        select(
+                            Attachment.id,
+                            Attachment.filename,
+                            Attachment.media_type,
+                            Attachment.sha256,
+                            Attachment.added_by,
+                            Attachment.added_at,
+                        )
+                        .where(Attachment.case_id == case.id)
+                        .order_by(Attachment.id)
+                    )
+                ],
+                timeline=timeline,
+                contacts=self._contacts(
+                    session, [h.value for h in (origin_house, destination_house) if h is not None]
+                ),
+                records=records,
+            )
+
+        return self._do(work)
+
+    @staticmethod
+    def _driver_masked(session: Session, alert: Alert) -> str | None:
+        if alert.cn_no is None:
+            return None
+        national_id = session.scalar(
+            select(Driver.national_id)
+            .join(CNNote, CNNote.driver_id == Driver.id)
+            .where(CNNote.cn_no == alert.cn_no)
+        )
+        return mask_driver_id(national_id) if national_id else None
+
+    @staticmethod
+    def _contacts(session: Session, houses: list[str]) -> list[dict[str, Any]]:
+        wanted = [*dict.fromkeys(houses), "national"]
+        windows = session.scalars(
+            select(ContactWindow).where(ContactWindow.customs_house.in_(wanted)).order_by(ContactWindow.id)
+        ).all()
+        windows = sorted(windows, key=lambda w: wanted.index(w.customs_house))
+        return [
+            {
+                "customs_house": w.customs_house,
+                "unit_zh": w.unit_zh,
+                "unit_en": w.unit_en,
+                "role_zh": w.role_zh,
+                "phone": w.phone,
+                "hours_zh": w.hours_zh,
+            }
+            for w in windows
+        ]
+
+    def signoff_summaries(self, level: SignOffLevel) -> list[dict[str, Any]]:
+        """The sign-off queue of one level with what a supervisor needs to pick a case."""
+
+        def work(session: Session) -> list[dict[str, Any]]:
+            query = (
+                select(Case, Alert)
+                .join(Alert, Alert.id == Case.alert_id)
+                .where(Case.status == CaseStatus.AWAITING_SIGNOFF, Case.required_level == int(level))
+                .order_by(Case.opened_at, Case.id)
+            )
+            return [
+                {
+                    "case_id": case.id,
+                    "version": case.version,
+                    "opened_at": case.opened_at,
+                    "assignee": case.assignee,
+                    "code": alert.code,
+                    "name_zh": alert_kind(alert.code).name_zh,
+                    "cn_no": alert.cn_no,
+                    "container_no": alert.container_no,
+                    "plate": alert.plate,
+                    "severity": alert.severity,
+                    "raised_at": alert.raised_at,
+                }
+                for case, alert in session.execute(query)
+            ]
 
         return self._do(work)
 

@@ -40,10 +40,15 @@ class RowTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid():
             return None
         column = self._columns[index.column()]
-        return column.render(self._rows[index.row()].get(column.key, ""))
+        value = self._rows[index.row()].get(column.key, "")
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.render(value)
+        if role == Qt.ItemDataRole.UserRole:  # the raw value, for sorting
+            return value
+        return None
 
     def headerData(
         self,

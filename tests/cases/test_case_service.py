@@ -27,8 +27,12 @@ OFFICER = Actor("duty1", Role.DUTY_OFFICER)
 
 @pytest.fixture
 def service(database: Database) -> CaseService:
-    for name, role in (("duty1", Role.DUTY_OFFICER), ("chief1", Role.SECTION_CHIEF),
-                       ("division1", Role.DIVISION_CHIEF), ("head1", Role.UNIT_HEAD)):
+    for name, role in (
+        ("duty1", Role.DUTY_OFFICER),
+        ("chief1", Role.SECTION_CHIEF),
+        ("division1", Role.DIVISION_CHIEF),
+        ("head1", Role.UNIT_HEAD),
+    ):
         make_user(database, name, role)
     return CaseService(database, ManualClock(T0))
 
@@ -52,8 +56,9 @@ def _paths_for(code: str) -> Iterator[list[tuple[str, str, tuple[str, ...]]]]:
 
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
-def test_every_playbook_path_reaches_sign_off_and_closure(database: Database, service: CaseService,
-                                                           code: str) -> None:
+def test_every_playbook_path_reaches_sign_off_and_closure(
+    database: Database, service: CaseService, code: str
+) -> None:
     for path in _paths_for(code):
         alert_id = make_alert(database, code, T0, images_present=True)
         case_id = service.open_case(alert_id, OFFICER)
@@ -72,14 +77,23 @@ def test_required_records_are_enforced(database: Database, service: CaseService)
     late = service.open_case(make_alert(database, "ARRIVAL_LATE", T0), OFFICER)
     service.record_outcome(late, OFFICER, "assess", "not_clear")
     with pytest.raises(CaseRuleError, match="affidavit") as refused:
-        service.record_outcome(late, OFFICER, "destination_check", "opened", {"inspection_result": "開櫃無異狀"})
+        service.record_outcome(
+            late, OFFICER, "destination_check", "opened", {"inspection_result": "開櫃無異狀"}
+        )
     assert refused.value.code == "records_missing"
-    service.record_outcome(late, OFFICER, "destination_check", "opened",
-                           {"inspection_result": "開櫃無異狀", "affidavit": "切結書編號 A-17"})
+    service.record_outcome(
+        late,
+        OFFICER,
+        "destination_check",
+        "opened",
+        {"inspection_result": "開櫃無異狀", "affidavit": "切結書編號 A-17"},
+    )
 
     lost = service.open_case(make_alert(database, "SEAL_LOST", T0), OFFICER)
     service.record_outcome(lost, OFFICER, "assess", "not_clear")
-    service.record_outcome(lost, OFFICER, "destination_check", "opened", {"inspection_result": "無異狀"})  # A: none
+    service.record_outcome(
+        lost, OFFICER, "destination_check", "opened", {"inspection_result": "無異狀"}
+    )  # A: none
 
     broken = service.open_case(make_alert(database, "SEAL_BROKEN", T0), OFFICER)
     with pytest.raises(CaseRuleError, match="inspection_result"):
@@ -92,14 +106,21 @@ def test_required_records_are_enforced(database: Database, service: CaseService)
     assert wrong.value.code == "wrong_step"
 
 
-def test_exit_unsealed_confirmed_asks_the_gate_to_stop_the_truck(database: Database, service: CaseService) -> None:
+def test_exit_unsealed_confirmed_asks_the_gate_to_stop_the_truck(
+    database: Database, service: CaseService
+) -> None:
     case_id = service.open_case(make_alert(database, "EXIT_UNSEALED", T0), OFFICER)
     service.record_outcome(case_id, OFFICER, "verify", "confirmed_unsealed")
     step = PLAYBOOKS["EXIT_UNSEALED"].step("gate_stop")
     assert "門哨" in step.zh
     with pytest.raises(CaseRuleError, match="gate_stop_confirmed"):
-        service.record_outcome(case_id, OFFICER, "gate_stop", "checked_at_gate",
-                               {"inspection_result": "x", "origin_notified": "y"})
+        service.record_outcome(
+            case_id,
+            OFFICER,
+            "gate_stop",
+            "checked_at_gate",
+            {"inspection_result": "x", "origin_notified": "y"},
+        )
 
 
 def test_s7_escalation_falls_due_twelve_hours_after_the_alert(database: Database) -> None:
@@ -113,19 +134,38 @@ def test_s7_escalation_falls_due_twelve_hours_after_the_alert(database: Database
     assert service.due_steps() == []
     clock.set(T0 + timedelta(hours=12))
     assert service.due_steps() == [(case_id, "escalate", T0 + timedelta(hours=12))]
-    service.record_outcome(case_id, OFFICER, "escalate", "reported_to_police", {
-        "cn_and_exit_images": "已取得", "trucking_company_contacted": "已聯繫", "police_report_no": "高市警 1234"})
+    service.record_outcome(
+        case_id,
+        OFFICER,
+        "escalate",
+        "reported_to_police",
+        {
+            "cn_and_exit_images": "已取得",
+            "trucking_company_contacted": "已聯繫",
+            "police_report_no": "高市警 1234",
+        },
+    )
     assert service.due_steps() == []
 
 
 def test_s4_and_s8_branches(database: Database, service: CaseService) -> None:
     s4 = service.open_case(make_alert(database, "S4", T0, images_present=True), OFFICER)
-    service.record_outcome(s4, OFFICER, "review_operator", "belongs",
-                           {"station_code_added": "KHC101", "query_result": "屬該站人員"})
+    service.record_outcome(
+        s4,
+        OFFICER,
+        "review_operator",
+        "belongs",
+        {"station_code_added": "KHC101", "query_result": "屬該站人員"},
+    )
     s8 = service.open_case(make_alert(database, "S8", T0, images_present=True), OFFICER)
     service.record_outcome(s8, OFFICER, "find_cause", "unreadable")
-    service.record_outcome(s8, OFFICER, "upload_images", "uploaded",
-                           {"entry_images_uploaded": "EPS104", "query_result": "封條損壞無法讀取"})
+    service.record_outcome(
+        s8,
+        OFFICER,
+        "upload_images",
+        "uploaded",
+        {"entry_images_uploaded": "EPS104", "query_result": "封條損壞無法讀取"},
+    )
     for case_id in (s4, s8):
         service.request_signoff(case_id, OFFICER)
 
@@ -146,7 +186,12 @@ def _handled_case(database: Database, service: CaseService, evidence: Evidence) 
     ],
 )
 def test_sign_off_level_follows_the_evidence_and_lower_roles_are_refused(
-    database: Database, service: CaseService, evidence: Evidence, level: SignOffLevel, refused: str, signer: str
+    database: Database,
+    service: CaseService,
+    evidence: Evidence,
+    level: SignOffLevel,
+    refused: str,
+    signer: str,
 ) -> None:
     case_id = _handled_case(database, service, evidence)
     assert service.request_signoff(case_id, OFFICER) is level
@@ -172,7 +217,9 @@ def test_unit_head_level_needs_the_cargo_trace(database: Database, service: Case
     assert service.request_signoff(case_id, OFFICER) is SignOffLevel.UNIT_HEAD
 
 
-def test_returned_case_goes_back_to_handling_with_the_reason(database: Database, service: CaseService) -> None:
+def test_returned_case_goes_back_to_handling_with_the_reason(
+    database: Database, service: CaseService
+) -> None:
     case_id = _handled_case(database, service, Evidence(system_images=True))
     service.request_signoff(case_id, OFFICER)
     with pytest.raises(CaseRuleError):
@@ -188,8 +235,17 @@ def test_returned_case_goes_back_to_handling_with_the_reason(database: Database,
     service.sign(case_id, "chief1", PASSWORD, SignOffDecision.APPROVED)
     service.close(case_id, OFFICER)
     kinds = [entry["kind"] for entry in service.timeline(case_id)]
-    assert kinds == ["open", "outcome", "evidence", "request_signoff", "signoff_returned", "note",
-                     "request_signoff", "signoff_approved", "close"]
+    assert kinds == [
+        "open",
+        "outcome",
+        "evidence",
+        "request_signoff",
+        "signoff_returned",
+        "note",
+        "request_signoff",
+        "signoff_approved",
+        "close",
+    ]
 
 
 def test_acknowledge_with_note_and_shelve_until_the_time_runs_out(database: Database) -> None:
@@ -200,7 +256,11 @@ def test_acknowledge_with_note_and_shelve_until_the_time_runs_out(database: Data
     with database.transaction() as session:
         alert = session.get(Alert, alert_id)
         assert alert is not None
-        assert (alert.status, alert.acknowledged_by, alert.ack_note) == (AlertStatus.ACKNOWLEDGED, "duty1", "已致電駕駛")
+        assert (alert.status, alert.acknowledged_by, alert.ack_note) == (
+            AlertStatus.ACKNOWLEDGED,
+            "duty1",
+            "已致電駕駛",
+        )
     with pytest.raises(CaseRuleError):
         service.acknowledge(alert_id, OFFICER)
 
@@ -232,8 +292,9 @@ def test_two_workstations_editing_one_case_get_a_conflict_not_an_overwrite(datab
         # Both screens show the case at `version`; the first one to save wins.
         first.record_outcome(case_id, OFFICER, "assess", "not_clear", expected_version=version)
         with pytest.raises(CaseConflict, match="another workstation"):
-            second.record_outcome(case_id, Actor("duty2", Role.DUTY_OFFICER), "assess", "clear",
-                                  expected_version=version)
+            second.record_outcome(
+                case_id, Actor("duty2", Role.DUTY_OFFICER), "assess", "clear", expected_version=version
+            )
         assert [a["outcome"] for a in first.timeline(case_id) if a["kind"] == "outcome"] == ["not_clear"]
     finally:
         other_db.dispose()

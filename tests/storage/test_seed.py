@@ -15,7 +15,10 @@ from controlroom.storage.seed import seed_reference_data
 
 def _counts(database: Database) -> tuple[int, ...]:
     with database.transaction() as session:
-        return tuple(session.scalar(select(func.count()).select_from(m)) or 0 for m in (Station, Route, Gate, Threshold))
+        return tuple(
+            session.scalar(select(func.count()).select_from(m)) or 0
+            for m in (Station, Route, Gate, Threshold)
+        )
 
 
 def test_seeding_twice_changes_nothing_and_keeps_edits(database: Database) -> None:

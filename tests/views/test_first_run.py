@@ -1,4 +1,4 @@
-"""The first run on a real window: create the administrator, sign in, see the stations in Chinese."""
+"""The first run on real dialogs: create the administrator (no default password), then sign in."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from controlroom.app import AccountService
 from controlroom.storage.database import Database
-from controlroom.storage.reference import stations_json
 from controlroom.views.account_dialogs import BootstrapDialog, LoginDialog
 from controlroom.views.i18n import Translations
-from controlroom.views.main_window import MainWindow
 from controlroom.views.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
@@ -95,29 +93,6 @@ def test_login_refuses_a_wrong_password(
     with qtbot.waitSignal(dialog.accepted):
         _ok(dialog)
     assert dialog.session is not None and dialog.session["display_name"] == "管理員"
-
-
-def test_main_window_lists_stations_with_chinese_names_and_taipei_clock(
-    qtbot: QtBot, sqlite_db: Database, tasks: TaskRunner, chinese: Translations
-) -> None:
-    def load() -> list[dict[str, object]]:
-        with sqlite_db.transaction() as session:
-            return stations_json(session)
-
-    user = {"username": "chief", "display_name": "王股長", "role": "section_chief"}
-    window = MainWindow(tasks, load, user, "sqlite:///gui.db")
-    qtbot.addWidget(window)
-    window.show()
-    model = window.stations.model()
-    qtbot.waitUntil(lambda: model.rowCount() >= 16)
-    houses = {model.index(r, 3).data() for r in range(model.rowCount())}
-    assert houses == {"基隆關", "臺北關", "臺中關", "高雄關"}
-    assert window.windowTitle() == "聯合管理中心 — 貨櫃全程監控"
-    assert window.user_label.text() == "使用者：王股長（股長）"
-    assert window.clock.text().startswith("臺北時間 ")
-    assert model.headerData(1, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal) == "站點名稱"
-    labels = [w.text() for w in window.statusBar().findChildren(QLabel)]
-    assert any("資料庫" in text for text in labels)
 
 
 def test_english_is_available(

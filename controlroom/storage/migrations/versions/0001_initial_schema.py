@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 06:05:15.877009
+Create Date: 2026-11-22 06:54:46.797777
 """
 
 import sqlalchemy as sa
@@ -344,6 +344,7 @@ def upgrade() -> None:
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_alerts_cn_no'), ['cn_no'], unique=False)
         batch_op.create_index(batch_op.f('ix_alerts_code'), ['code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_alerts_raised_at'), ['raised_at'], unique=False)
         batch_op.create_index('ix_alerts_status_raised', ['status', 'raised_at'], unique=False)
         batch_op.create_index('ix_alerts_trip_code', ['trip_id', 'code'], unique=False)
 
@@ -579,6 +580,7 @@ def downgrade() -> None:
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.drop_index('ix_alerts_trip_code')
         batch_op.drop_index('ix_alerts_status_raised')
+        batch_op.drop_index(batch_op.f('ix_alerts_raised_at'))
         batch_op.drop_index(batch_op.f('ix_alerts_code'))
         batch_op.drop_index(batch_op.f('ix_alerts_cn_no'))
 
