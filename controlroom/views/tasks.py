@@ -56,3 +56,35 @@ class TaskRunner(QObject):
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class TaskGroup:
+    """A panel's share of the TaskRunner: counts its own pending work (tests and screenshots wait for
+    `idle`) and sends failures to the panel's error handler unless a call brings its own."""
+
+    def __init__(self, runner: TaskRunner, on_error: Callable[[BaseException], None]) -> None:
+        self._runner = runner
+        self._on_error = on_error
+        self._pending = 0
+
+    @property
+    def idle(self) -> bool:
+        return self._pending == 0
+
+    def submit(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        self._pending += 1
+
+        def finished(result: Any) -> None:
+            self._pending -= 1
+            done(result)
+
+        def failed(error: BaseException) -> None:
+            self._pending -= 1
+            (on_error or self._on_error)(error)
+
+        self._runner.submit(work, finished, failed)

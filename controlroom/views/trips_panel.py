@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSlider,
     QSplitter,
     QTableView,
@@ -141,12 +142,17 @@ class TripsPanel(QWidget):
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
         detail_layout.addLayout(self.detail_form)
+        self.track.setMinimumHeight(160)
         detail_layout.addWidget(self.track, 1)
         detail_layout.addWidget(self.slider)
         detail_layout.addWidget(self.slider_time)
+        scroll = QScrollArea()  # the detail scrolls; the list keeps enough rows to choose from
+        scroll.setWidget(detail)
+        scroll.setWidgetResizable(True)
+        self.table.setMinimumHeight(220)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
-        splitter.addWidget(detail)
+        splitter.addWidget(scroll)
         splitter.setStretchFactor(0, 3)  # the list first: the detail shows one trip
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)

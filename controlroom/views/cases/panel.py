@@ -49,7 +49,7 @@ from controlroom.views.cases.facts import FactsPanel, SeverityBadge
 from controlroom.views.cases.messages import error_message
 from controlroom.views.cases.signoff import level_text
 from controlroom.views.inbox.model import TAIPEI, house_text, severity_text, side_text, taipei_time
-from controlroom.views.tasks import TaskRunner
+from controlroom.views.tasks import TaskGroup, TaskRunner
 
 logger = logging.getLogger(__name__)
 DUE_CHECK_MS = 30_000
@@ -103,7 +103,7 @@ class CasePanel(QWidget):
         self._cases = cases
         self._actor = actor
         self._clock = clock
-        self._pending = 0
+        self._jobs = TaskGroup(tasks, self._failed)
         self.view: CaseView | None = None
         self.outcome_buttons: dict[str, QRadioButton] = {}
         self.record_fields: dict[str, QLineEdit] = {}
@@ -315,7 +315,7 @@ class CasePanel(QWidget):
 
     @property
     def idle(self) -> bool:
-        return self._pending == 0
+        return self._jobs.idle
 
     def _submit(
         self,
@@ -323,17 +323,7 @@ class CasePanel(QWidget):
         done: Callable[[Any], None],
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
-        self._pending += 1
-
-        def finished(result: Any) -> None:
-            self._pending -= 1
-            done(result)
-
-        def failed(error: BaseException) -> None:
-            self._pending -= 1
-            (on_error or self._failed)(error)
-
-        self._tasks.submit(work, finished, failed)
+        self._jobs.submit(work, done, on_error)
 
     def open_alert(self, alert_id: int) -> None:
         """Open (or reopen) the case of an alert and show it."""

@@ -31,7 +31,7 @@ from controlroom.services.cases import CaseService
 from controlroom.views.cases.messages import error_message
 from controlroom.views.inbox.model import severity_text, taipei_time
 from controlroom.views.row_model import Column, RowTableModel
-from controlroom.views.tasks import TaskRunner
+from controlroom.views.tasks import TaskGroup, TaskRunner
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class SignOffQueue(QWidget):
         self._tasks = tasks
         self._cases = cases
         self._username = username
-        self._pending = 0
+        self._jobs = TaskGroup(tasks, self._failed)
         self.level = level
         self.title = QLabel(self.tr("Awaiting sign-off by {level}").format(level=level_text(level)))
         font = self.title.font()
@@ -176,20 +176,15 @@ class SignOffQueue(QWidget):
 
     @property
     def idle(self) -> bool:
-        return self._pending == 0
+        return self._jobs.idle
 
-    def _submit(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        self._pending += 1
-
-        def finished(result: Any) -> None:
-            self._pending -= 1
-            done(result)
-
-        def failed(error: BaseException) -> None:
-            self._pending -= 1
-            self._failed(error)
-
-        self._tasks.submit(work, finished, failed)
+    def _submit(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        self._jobs.submit(work, done, on_error)
 
     def reload(self) -> None:
         self._submit(lambda: self._cases.signoff_summaries(self.level), self.model.set_rows)

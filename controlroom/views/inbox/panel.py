@@ -65,7 +65,7 @@ from controlroom.views.inbox.model import (
     state_text,
     taipei_time,
 )
-from controlroom.views.tasks import TaskRunner
+from controlroom.views.tasks import TaskGroup, TaskRunner
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class InboxPanel(QWidget):
         self._inbox = inbox
         self._cases = cases
         self._actor = actor
-        self._pending = 0
+        self._jobs = TaskGroup(tasks, self._failed)
         self._houses: dict[str, str] = {}
         self.alerts = AlertList()
         self.model = InboxModel(self.alerts, inbox.clock.now, self)
@@ -282,7 +282,7 @@ class InboxPanel(QWidget):
     @property
     def idle(self) -> bool:
         """No action or load of this panel is still running (tests and screenshots wait for it)."""
-        return self._pending == 0
+        return self._jobs.idle
 
     def _submit(
         self,
@@ -290,17 +290,7 @@ class InboxPanel(QWidget):
         done: Callable[[Any], None],
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
-        self._pending += 1
-
-        def finished(result: Any) -> None:
-            self._pending -= 1
-            done(result)
-
-        def failed(error: BaseException) -> None:
-            self._pending -= 1
-            (on_error or self._failed)(error)
-
-        self._tasks.submit(work, finished, failed)
+        self._jobs.submit(work, done, on_error)
 
     def load(self) -> None:
         """The initial load: reference data for the filters, open and recently closed alerts."""
