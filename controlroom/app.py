@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from controlroom.domain.roles import Role
-from controlroom.platform_check import ensure_qt_runtime
+from controlroom.platform_check import ensure_qt_runtime, prepare_webengine_environment
 from controlroom.settings import Settings
 from controlroom.storage import users
 from controlroom.storage.database import Database, open_database
@@ -56,9 +56,8 @@ class AccountService:
 
 
 def prepare_qt_environment() -> None:
-    """QtWebEngine refuses to run as root without this flag (a kiosk console often runs as root)."""
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    """QtWebEngine cannot start its sandbox as root or without user namespaces: see platform_check."""
+    prepare_webengine_environment()
 
 
 def run_gui(settings: Settings, demo: bool = False) -> int:
@@ -89,6 +88,7 @@ def run_gui(settings: Settings, demo: bool = False) -> int:
         return code
     finally:
         database.dispose()
+        translations.switch("en")  # leave the QApplication as it was found (it may be embedded)
 
 
 def _sign_in(database: Database) -> dict[str, Any] | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 
 
@@ -22,3 +25,26 @@ def ensure_qt_runtime() -> None:
     problem = qt_runtime_problem((sys.version_info.major, sys.version_info.minor), (version[0], version[1]))
     if problem:
         raise SystemExit(f"controlroom: {problem}")
+
+
+def webengine_sandbox_usable() -> bool:
+    """Chromium's sandbox needs a non-root user who may create user namespaces; without one (root, or
+    a locked-down container) QtWebEngine aborts instead of starting, so the caller turns it off."""
+    if not sys.platform.startswith("linux"):
+        return True
+    if os.geteuid() == 0:
+        return False
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return True  # cannot tell: keep the sandbox
+    try:
+        return subprocess.run([unshare, "--user", "true"], capture_output=True, timeout=5).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return True
+
+
+def prepare_webengine_environment() -> None:
+    """Set before the first QtWebEngine import. The map page is local and offline (non-local requests
+    are blocked), so running it unsandboxed where the sandbox cannot start is the lesser evil."""
+    if "QTWEBENGINE_DISABLE_SANDBOX" not in os.environ and not webengine_sandbox_usable():
+        os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"

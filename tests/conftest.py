@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-if os.geteuid() == 0:
-    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-
 from sqlalchemy import create_engine, text
 
+from controlroom.platform_check import prepare_webengine_environment
 from controlroom.storage.database import Database, open_database
 from tests.support.postgres import PostgresServer, start_postgres
+
+# Before any test module imports Qt or QtWebEngine (none of the imports above does).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+prepare_webengine_environment()
 
 BACKENDS = ("sqlite", "postgresql")
 

@@ -37,3 +37,16 @@ def test_cli_help_lists_the_subcommands_without_loading_qt() -> None:
     for command in ("demo", "db", "seed", "users", "audit", "stations", "routes", "gates"):
         assert command in result.stdout
     assert result.stdout.strip().endswith("QT_FREE")
+
+
+def test_webengine_sandbox_is_only_kept_where_it_can_start(monkeypatch: object) -> None:
+    """As root (this CI) the sandbox cannot start; the application then turns it off by itself."""
+    import os
+
+    from controlroom.platform_check import webengine_sandbox_usable
+
+    if os.geteuid() == 0:
+        assert webengine_sandbox_usable() is False
+    else:
+        usable = subprocess.run(["unshare", "--user", "true"], capture_output=True).returncode == 0
+        assert webengine_sandbox_usable() is usable
