@@ -253,7 +253,10 @@ class Shell:
             self.feed.stop()
         for view in (self.wall, self.window):
             if view is not None:
-                view.panels.map.shutdown() if hasattr(view, "panels") else view.map.shutdown()
+                view.shutdown()
+                view.close()
+                view.deleteLater()
+        self.wall = self.window = None
         self.tasks.shutdown()
 
     # -- windows -----------------------------------------------------------------------------------
@@ -319,7 +322,7 @@ class Shell:
         old.save_layout()
         self.translations.switch(language)
         self.window = None
-        old.panels.map.shutdown()
+        old.shutdown()
         old.close()
         old.deleteLater()
         self.build_window()

@@ -39,6 +39,9 @@ class FeedStatus(QWidget):
         self._timer.start(interval_ms)
         self.refresh()
 
+    def stop(self) -> None:
+        self._timer.stop()
+
     def refresh(self) -> None:
         snap = self._snapshot()
         if snap is None:

@@ -266,6 +266,15 @@ class MainWindow(QMainWindow):
             dock.show()
         self._default_sizes()
 
+    def shutdown(self) -> None:
+        """Stop every timer of the window and its panels; after this it only waits to be deleted."""
+        for timer in (self._repaint, self._clock_timer):
+            timer.stop()
+        self.feed_status.stop()
+        self.panels.inbox.shutdown()
+        self.panels.case.shutdown()
+        self.panels.map.shutdown()
+
     def closeEvent(self, event: Any) -> None:
         self.save_layout()
         super().closeEvent(event)

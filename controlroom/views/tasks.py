@@ -21,6 +21,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="controlroom-task")
         self._pending: set[Future[Any]] = set()
+        self._closed = False
         self._finished.connect(self._deliver)
 
     def submit(
@@ -29,6 +30,11 @@ class TaskRunner(QObject):
         on_result: Callable[[Any], None],
         on_error: Callable[[BaseException], None] | None = None,
     ) -> Future[Any]:
+        if self._closed:
+            logger.debug("task submitted after shutdown ignored")
+            future: Future[Any] = Future()
+            future.cancel()
+            return future
         future = self._pool.submit(work)
         self._pending.add(future)
 
@@ -55,6 +61,7 @@ class TaskRunner(QObject):
             callback(error if error is not None else result)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from controlroom.domain.catalogue import CATALOGUE
@@ -81,6 +81,14 @@ class WallWindow(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._timer.start(1000)
         self.refresh()
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        self.map.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()  # a wall screen closed with Esc is rebuilt when asked for again
+        super().closeEvent(event)
 
     def on_events(self, events: list[IngestEvent]) -> None:
         for event in events:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -49,4 +49,6 @@ def test_sign_in_opens_the_main_window_as_a_client_of_the_shared_database(
 
     QTimer.singleShot(0, sign_in)
     assert run_gui(Settings(db_url=url, language="zh_TW"), demo=False) == 0
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
     assert seen == {"title": "聯合管理中心 — 貨櫃全程監控", "user": "使用者：admin（系統管理員）"}

@@ -17,8 +17,8 @@ from controlroom import cli
 from controlroom.feed.raw import RawMessage
 from controlroom.models import Alert, CNRevision, DeadLetter, Driver, PositionReport, Trip
 from controlroom.rules.clock import ManualClock
-from controlroom.services import ingest
 from controlroom.services.ingest import AlertRaised, IngestEvent, Ingestor, PositionsMoved, TripChanged
+from controlroom.services.ingest.message_rules import MessageRules
 from controlroom.services.replay import apply_setup, load_sidecar, read_lines, replay
 from controlroom.storage.database import Database, open_database
 
@@ -56,14 +56,14 @@ def test_a_bug_in_one_message_dead_letters_it_and_keeps_the_others(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lines = read_lines(SCENARIOS / "vehicle_normal.jsonl")
-    original = ingest._MessageRules.seal_status
+    original = MessageRules.seal_status
 
     def broken(self: Any, m: Any) -> None:
         if m.seq == 2:
             raise RuntimeError("simulated bug")
         original(self, m)
 
-    monkeypatch.setattr(ingest._MessageRules, "seal_status", broken)
+    monkeypatch.setattr(MessageRules, "seal_status", broken)
     clock = ManualClock(lines[-1].at)
     result = Ingestor(database, clock).process_batch(_raw(lines, clock.now()))
     assert result.stats.rejected == 1

@@ -62,10 +62,6 @@ def shell(qtbot: QtBot, qapp: QApplication, fleet_db: Database, tmp_path: Path) 
         pass
     yield shell
     shell.stop()
-    for window in (shell.window, shell.wall):
-        if window is not None:
-            window.close()
-            window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     translations.switch("en")
 
