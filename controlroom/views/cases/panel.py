@@ -317,22 +317,14 @@ class CasePanel(QWidget):
     def idle(self) -> bool:
         return self._jobs.idle
 
-    def _submit(
-        self,
-        work: Callable[[], Any],
-        done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None] | None = None,
-    ) -> None:
-        self._jobs.submit(work, done, on_error)
-
     def open_alert(self, alert_id: int) -> None:
         """Open (or reopen) the case of an alert and show it."""
-        self._submit(
+        self._jobs.submit(
             lambda: self._cases.case_view(self._cases.open_case(alert_id, self._actor)), self.show_case
         )
 
     def load(self, case_id: int) -> None:
-        self._submit(lambda: self._cases.case_view(case_id), self.show_case)
+        self._jobs.submit(lambda: self._cases.case_view(case_id), self.show_case)
 
     def reload(self) -> None:
         if self.view is not None:
@@ -562,7 +554,7 @@ class CasePanel(QWidget):
             self._say(saved)
             self.changed.emit(fresh.case_id)
 
-        self._submit(run, done)
+        self._jobs.submit(run, done)
 
     def record_outcome(self) -> None:
         step, outcome = self._step(), self._chosen()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
@@ -178,16 +177,8 @@ class SignOffQueue(QWidget):
     def idle(self) -> bool:
         return self._jobs.idle
 
-    def _submit(
-        self,
-        work: Callable[[], Any],
-        done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None] | None = None,
-    ) -> None:
-        self._jobs.submit(work, done, on_error)
-
     def reload(self) -> None:
-        self._submit(lambda: self._cases.signoff_summaries(self.level), self.model.set_rows)
+        self._jobs.submit(lambda: self._cases.signoff_summaries(self.level), self.model.set_rows)
 
     def case_ids(self) -> list[int]:
         return [self.model.row(i)["case_id"] for i in range(self.model.rowCount())]
@@ -252,7 +243,7 @@ class SignOffQueue(QWidget):
                 self._say(self.tr("Case {id} returned — saved.").format(id=case_id))
             self.signed.emit(case_id)
 
-        self._submit(work, done)
+        self._jobs.submit(work, done)
 
     def _failed(self, error: BaseException) -> None:
         text = error_message(error)

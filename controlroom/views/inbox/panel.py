@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
@@ -284,21 +283,13 @@ class InboxPanel(QWidget):
         """No action or load of this panel is still running (tests and screenshots wait for it)."""
         return self._jobs.idle
 
-    def _submit(
-        self,
-        work: Callable[[], Any],
-        done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None] | None = None,
-    ) -> None:
-        self._jobs.submit(work, done, on_error)
-
     def load(self) -> None:
         """The initial load: reference data for the filters, open and recently closed alerts."""
 
         def work() -> tuple[dict[str, str], list[AlertRow]]:
             return self._inbox.station_houses(), self._inbox.load_open()
 
-        self._submit(work, self._loaded)
+        self._jobs.submit(work, self._loaded)
 
     def _loaded(self, result: tuple[dict[str, str], list[AlertRow]]) -> None:
         houses, rows = result
@@ -327,7 +318,7 @@ class InboxPanel(QWidget):
         """Reload these alerts from the database (after an ingest event or another workstation's action)."""
         ids = list(alert_ids)
         if ids:
-            self._submit(lambda: self._inbox.rows(ids), self.add_or_update)
+            self._jobs.submit(lambda: self._inbox.rows(ids), self.add_or_update)
 
     def _announce_from(self, rows: list[AlertRow], before: dict[int, AlertStatus]) -> None:
         announce, settle = [], []
@@ -348,7 +339,7 @@ class InboxPanel(QWidget):
 
     def unshelve_due(self) -> None:
         """Shelved alerts whose time ran out come back unacknowledged (and are announced again)."""
-        self._submit(lambda: self._inbox.rows(self._cases.unshelve_due()), self.add_or_update)
+        self._jobs.submit(lambda: self._inbox.rows(self._cases.unshelve_due()), self.add_or_update)
 
     def _on_tick(self) -> None:
         self.model.tick()
@@ -567,7 +558,7 @@ class InboxPanel(QWidget):
             self._failed(error)
             self.refresh_alerts(alert_ids)  # whatever did commit, and the other workstation's change
 
-        self._submit(work, done, failed)
+        self._jobs.submit(work, done, failed)
 
     def _open_case(self) -> None:
         ids = self.selected_ids()
