@@ -186,29 +186,26 @@ class Shell:
         self._start_feed()
 
     def _start_feed(self) -> None:
-        if not self.demo and not self.settings.broker_url:
-            self._watch_database()
-            return
-        if self.demo or self.settings.broker_url:
+        """Demo: the embedded fleet. With a broker: our own ingest. Otherwise: watch the shared database."""
+        if self.demo:
             from controlroom.demo import DemoFeed, DemoOptions
 
-            if self.demo:
-                self.feed = DemoFeed(
-                    self.database, DemoOptions(broker_url=self.settings.broker_url), on_event=self.bridge.push
-                )
-                self.tasks.submit(self.feed.start, self._feed_started, self._feed_failed)
-            else:
-                from controlroom.feed.mqtt import BrokerConfig
-                from controlroom.services.live import LiveIngest
+            options = DemoOptions(broker_url=self.settings.broker_url)
+            self.feed = DemoFeed(self.database, options, on_event=self.bridge.push)
+            self.tasks.submit(self.feed.start, self._feed_started, self._feed_failed)
+        elif self.settings.broker_url:
+            from controlroom.feed.mqtt import BrokerConfig
+            from controlroom.services.live import LiveIngest
 
-                assert self.settings.broker_url is not None
-                config = BrokerConfig.from_url(
-                    self.settings.broker_url,
-                    topic_root=self.settings.topic_root,
-                    password=os.environ.get("CONTROLROOM_BROKER_PASSWORD"),
-                )
-                self.feed = LiveIngest(self.database, config, on_event=self.bridge.push)
-                self.feed.start()
+            config = BrokerConfig.from_url(
+                self.settings.broker_url,
+                topic_root=self.settings.topic_root,
+                password=os.environ.get("CONTROLROOM_BROKER_PASSWORD"),
+            )
+            self.feed = LiveIngest(self.database, config, on_event=self.bridge.push)
+            self.feed.start()
+        else:
+            self._watch_database()
 
     def _watch_database(self) -> None:
         """Client of a central ingest: learn of changes by polling the shared database."""
@@ -244,13 +241,15 @@ class Shell:
             return watched_health(self.watcher.last_received_at)
         if self.feed is None:
             return None
-        return self.feed.health() if hasattr(self.feed, "health") else self.feed.health_snapshot()
+        return self.feed.health_snapshot()
 
     def stop(self) -> None:
         if self.watcher is not None:
             self._poll_timer.stop()
         if self.feed is not None:
             self.feed.stop()
+        from PySide6.QtCore import QCoreApplication, QEvent
+
         for view in (self.wall, self.window):
             if view is not None:
                 view.shutdown()
@@ -258,6 +257,9 @@ class Shell:
                 view.deleteLater()
         self.wall = self.window = None
         self.tasks.shutdown()
+        # Delete the windows now, while the application still exists: a web page outliving its
+        # profile at exit crashes QtWebEngine.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     # -- windows -----------------------------------------------------------------------------------
 

@@ -151,7 +151,7 @@ class DemoFeed:
         self._publisher = _Publisher(live, BrokerConfig.from_url(url, client_id="controlroom-demo-fleet"))
         self._publisher.start()
 
-    def health(self) -> HealthSnapshot | None:
+    def health_snapshot(self) -> HealthSnapshot | None:
         return self._live.health_snapshot() if self._live else None
 
     def stop(self) -> None:

@@ -50,8 +50,7 @@ class FeedStatus(QWidget):
                 label.clear()
             return
         if snap.degraded:
-            reason = snap.reason or (self.tr("disconnected") if not snap.connected else self.tr("silent"))
-            self._show(self.tr("▲ Feed degraded: {reason}").format(reason=reason), degraded=True)
+            self._show(self.tr("▲ Feed degraded: {reason}").format(reason=self._reason(snap)), degraded=True)
         else:
             self._show(self.tr("● Feed connected"), degraded=False)
         self.rate.setText(self.tr("{rate:.1f} msg/s").format(rate=snap.messages_per_s))
@@ -60,6 +59,16 @@ class FeedStatus(QWidget):
         else:
             self.age.setText(self.tr("last message {age:.0f} s ago").format(age=snap.last_message_age_s))
         self.dead.setText(self.tr("dead letters {count}").format(count=snap.dead_letters))
+
+    def _reason(self, snap: HealthSnapshot) -> str:
+        """The core states reasons in English for logs; the officer reads them in the UI language."""
+        if not snap.connected:
+            return self.tr("disconnected")
+        if snap.reason == "central ingest silent":
+            return self.tr("no new data from the central ingest")
+        if snap.last_message_age_s is not None:
+            return self.tr("no message for {seconds:.0f} s").format(seconds=snap.last_message_age_s)
+        return self.tr("silent")
 
     def _show(self, text: str, degraded: bool) -> None:
         self.state.setText(text)

@@ -498,6 +498,14 @@
         <translation>已中斷連線</translation>
     </message>
     <message>
+        <source>no new data from the central ingest</source>
+        <translation>未收到中央接收服務的新資料</translation>
+    </message>
+    <message>
+        <source>no message for {seconds:.0f} s</source>
+        <translation>已 {seconds:.0f} 秒無訊息</translation>
+    </message>
+    <message>
         <source>silent</source>
         <translation>無訊息</translation>
     </message>

@@ -52,7 +52,7 @@ def test_demo_shows_history_at_once_and_a_live_alert_within_a_minute(
             )
             assert (moving or 0) >= 5, "the replayed history should leave trucks on the road"
         assert live_alert.wait(60 - (time.monotonic() - started)), "no live alert within 60 s of start"
-        snapshot = feed.health()
+        snapshot = feed.health_snapshot()
         assert snapshot is not None and snapshot.connected and snapshot.messages_total > 0
         with demo_db.transaction() as session:
             stored = session.get(Alert, raised[0].alert_id)

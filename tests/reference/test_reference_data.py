@@ -3,7 +3,8 @@
 These check the files as shipped: geometry is well formed (closed, valid, counter-clockwise,
 non-overlapping geofences), every reference between files resolves, routes start inside their origin
 and end inside their destination, routes have no long straight-line jumps, and each route's time limit
-implies a plausible truck speed.
+implies a plausible truck speed. Against the land layer built by scripts/setup
+(resources/basemap/taiwan_land.geojson) they also check that geofences, route vertices and gates lie on land.
 """
 
 from __future__ import annotations
@@ -15,9 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shapely.geometry import LineString, Point, Polygon
+import shapely
+from shapely.geometry import LineString, Point, Polygon, box, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
 
 REF = Path(__file__).resolve().parents[2] / "resources" / "reference"
+LAND_LAYER = Path(__file__).resolve().parents[2] / "resources" / "basemap" / "taiwan_land.geojson"
 
 CUSTOMS_HOUSES = {"kaohsiung", "keelung", "taipei", "taichung"}
 STATION_KINDS = {"container_yard", "bonded_warehouse", "container_terminal", "inland_yard", "air_cargo"}
@@ -28,6 +33,14 @@ LAT_RANGE = (21.5, 26.5)
 MAX_VERTEX_GAP_KM = 5.0
 MIN_SPEED_KMH, MAX_SPEED_KMH = 15.0, 80.0
 GATE_TO_ROUTE_MAX_M = 150.0
+# The land layer is a 10 m-scale coastline: it misses the edges of reclaimed wharves, hence the tolerances.
+FENCE_OUTSIDE_LAND_MAX = 0.15  # share of a geofence's area
+ROUTE_VERTEX_TO_LAND_MAX_M = 150.0
+GATE_TO_LAND_MAX_M = 50.0
+GATE_TO_STATION_MAX_M = 2500.0
+# The Kaohsiung cross-harbour tunnel (旗津 to 前鎮): route vertices this close to it may lie in the harbour.
+HARBOUR_TUNNEL = [[120.3075, 22.5590], [120.3170, 22.5660]]
+HARBOUR_TUNNEL_M = 60.0
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -253,6 +266,66 @@ def _point_to_line_m(p: list[float], line: list[list[float]]) -> float:
     ky = 110.57 * 1000
     pts = [((x - p[0]) * kx, (y - p[1]) * ky) for x, y in line]
     return float(LineString(pts).distance(Point(0.0, 0.0)))
+
+
+# ------------------------------------------------------------------------------------------- land
+
+
+@pytest.fixture(scope="module")
+def land() -> BaseGeometry:
+    if not LAND_LAYER.is_file():
+        pytest.fail(f"land layer {LAND_LAYER} is missing: run scripts/setup to build it")
+    with LAND_LAYER.open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    geometry = unary_union([shape(f["geometry"]) for f in data["features"]])
+    assert not geometry.is_empty and geometry.area > 1.0, "land layer does not cover Taiwan"
+    return geometry
+
+
+def _local(geom: BaseGeometry, p: list[float]) -> BaseGeometry:
+    """``geom`` in metres, in a local equirectangular projection centred on ``p``."""
+    k = [111.32 * math.cos(math.radians(p[1])) * 1000, 110.57 * 1000]
+    return shapely.transform(geom, lambda a: (a - p) * k)
+
+
+def _to_land_m(p: list[float], land: BaseGeometry) -> float:
+    if land.contains(Point(p)):
+        return 0.0
+    near = land.intersection(box(p[0] - 0.05, p[1] - 0.05, p[0] + 0.05, p[1] + 0.05))
+    return math.inf if near.is_empty else float(_local(near, p).distance(Point(0.0, 0.0)))
+
+
+def test_geofences_on_land(stations: list[dict[str, Any]], land: BaseGeometry) -> None:
+    for s in stations:
+        fence = Polygon(s["geofence"])
+        outside = fence.difference(land).area / fence.area
+        assert outside <= FENCE_OUTSIDE_LAND_MAX, f"{s['code']}: {outside:.0%} of the geofence is off land"
+
+
+def test_route_vertices_on_land(routes: list[dict[str, Any]], land: BaseGeometry) -> None:
+    for r in routes:
+        for p in r["line"]:
+            if _point_to_line_m(p, HARBOUR_TUNNEL) <= HARBOUR_TUNNEL_M:
+                continue
+            d = _to_land_m(p, land)
+            assert d <= ROUTE_VERTEX_TO_LAND_MAX_M, f"{r['route_id']}: vertex {p} is {d:.0f} m off land"
+
+
+def test_gates_on_land_near_their_station(
+    gates: list[dict[str, Any]], fences: dict[str, Polygon], land: BaseGeometry
+) -> None:
+    for g in gates:
+        d = _to_land_m(g["location"], land)
+        assert d <= GATE_TO_LAND_MAX_M, f"{g['gate_id']}: {d:.0f} m off land"
+        far = _local(fences[g["station"]], g["location"]).distance(Point(0.0, 0.0))
+        assert far <= GATE_TO_STATION_MAX_M, f"{g['gate_id']}: {far:.0f} m from {g['station']}"
+
+
+def test_land_check_catches_water(land: BaseGeometry) -> None:
+    # Kaohsiung harbour above the cross-harbour tunnel and the Taiwan Strait off Taichung port are water.
+    assert _to_land_m([120.3120, 22.5625], land) > 100.0
+    assert _to_land_m([120.4000, 24.2500], land) > 1000.0
+    assert _to_land_m([120.3412, 22.5598], land) == 0.0
 
 
 # --------------------------------------------------------------------------------------- contacts
