@@ -56,6 +56,10 @@ def main() -> None:
         shell.window.resize(1920, 1080)
         wait(45000)  # history replay, map page, first live alerts
         shell.window.grab().save(str(out / "main_window.png"))
+        # Kaohsiung harbour close up: geofences, routes, gates and the trucks between the terminals.
+        shell.window.panels.map.run_js("fleet.map.setView([22.575, 120.312], 14);")
+        wait(3000)
+        shell.window.panels.map.grab().save(str(out / "map.png"))
         shell.show_wall()
         shell.wall.showNormal()  # the offscreen platform has no second screen to fill
         shell.wall.resize(1920, 1080)
