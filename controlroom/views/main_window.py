@@ -20,6 +20,7 @@ from controlroom.services.ingest import AlertOccurred, AlertRaised, IngestEvent
 from controlroom.views.cases.panel import CasePanel
 from controlroom.views.feed_status import FeedStatus
 from controlroom.views.fleet_markers import truck_markers
+from controlroom.views.inbox.model import house_text
 from controlroom.views.inbox.panel import InboxPanel
 from controlroom.views.map.map_view import MapView
 from controlroom.views.row_model import Column, RowTableModel
@@ -41,7 +42,7 @@ class StationsPanel(QTableView):
                 Column("code", self.tr("Code")),
                 Column("name_zh", self.tr("Station")),
                 Column("name_en", self.tr("English name")),
-                Column("customs_house", self.tr("Customs house"), self._house_name),
+                Column("customs_house", self.tr("Customs house"), house_text),
             ],
             self,
         )
@@ -50,15 +51,6 @@ class StationsPanel(QTableView):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(True)
         self.verticalHeader().hide()
-
-    def _house_name(self, value: str) -> str:
-        names = {
-            "keelung": self.tr("Keelung Customs"),
-            "taipei": self.tr("Taipei Customs"),
-            "taichung": self.tr("Taichung Customs"),
-            "kaohsiung": self.tr("Kaohsiung Customs"),
-        }
-        return names.get(value, value)
 
 
 def role_text(role: Role) -> str:

@@ -711,7 +711,7 @@
         <translation>全部站點</translation>
     </message>
     <message>
-        <source>Anyone's</source>
+        <source>Anyone&apos;s</source>
         <translation>全部承辦人</translation>
     </message>
     <message>
@@ -1101,22 +1101,6 @@
     <message>
         <source>Customs house</source>
         <translation>關別</translation>
-    </message>
-    <message>
-        <source>Keelung Customs</source>
-        <translation>基隆關</translation>
-    </message>
-    <message>
-        <source>Taipei Customs</source>
-        <translation>臺北關</translation>
-    </message>
-    <message>
-        <source>Taichung Customs</source>
-        <translation>臺中關</translation>
-    </message>
-    <message>
-        <source>Kaohsiung Customs</source>
-        <translation>高雄關</translation>
     </message>
 </context>
 <context>

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -35,13 +34,6 @@ SAVED_STEP = "Step recorded — saved."
 TRACK = [
     {"ts": f"2026-11-23T00:5{i}:00Z", "lat": 22.60 + i * 0.002, "lon": 120.30 + i * 0.003} for i in range(6)
 ]
-
-
-@pytest.fixture
-def tasks(qapp: QApplication) -> Iterator[TaskRunner]:
-    runner = TaskRunner()
-    yield runner
-    runner.shutdown()
 
 
 @pytest.fixture
@@ -383,14 +375,6 @@ def test_a_case_changed_on_another_workstation_is_reported_and_reloaded(
         lambda: panel.idle and panel.view is not None and panel.view.current_step == "destination_check"
     )
     assert "destination_check" in panel.step_title.text()
-
-
-@pytest.fixture
-def chinese(qapp: QApplication) -> Iterator[Translations]:
-    translations = Translations(qapp)
-    assert translations.switch("zh_TW"), "run packaging/build_assets.py to build the .qm files"
-    yield translations
-    translations.switch("en")
 
 
 @SQLITE

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from controlroom.app import AccountService
@@ -25,23 +25,6 @@ def sqlite_db(tmp_path: object) -> Iterator[Database]:
     db = open_database(f"sqlite:///{tmp_path}/gui.db")
     yield db
     db.dispose()
-
-
-@pytest.fixture
-def tasks(qapp: QApplication) -> Iterator[TaskRunner]:
-    runner = TaskRunner()
-    yield runner
-    runner.shutdown()
-
-
-@pytest.fixture
-def chinese(qapp: QApplication) -> Iterator[Translations]:
-    translations = Translations(qapp)
-    assert translations.switch("zh_TW"), (
-        "resources/i18n/controlroom_zh_TW.qm missing: run packaging/build_assets.py"
-    )
-    yield translations
-    translations.switch("en")
 
 
 def _ok(dialog: BootstrapDialog | LoginDialog) -> None:

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -29,13 +28,6 @@ pytestmark = pytest.mark.gui
 T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Taipei
 OFFICER = Actor("duty1", Role.DUTY_OFFICER)
 SQLITE = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
-
-
-@pytest.fixture
-def tasks(qapp: QApplication) -> Iterator[TaskRunner]:
-    runner = TaskRunner()
-    yield runner
-    runner.shutdown()
 
 
 @pytest.fixture

@@ -41,13 +41,6 @@ TRACK = [
 
 
 @pytest.fixture
-def tasks(qapp: QApplication) -> Iterator[TaskRunner]:
-    runner = TaskRunner()
-    yield runner
-    runner.shutdown()
-
-
-@pytest.fixture
 def styled(qapp: QApplication) -> Iterator[QApplication]:
     """The application theme and Chinese, restored afterwards so other tests see the defaults."""
     style, font, palette = qapp.style().name(), qapp.font(), qapp.palette()
